@@ -34,7 +34,11 @@ gotest:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./cmd/uspbridge/ ./usp/mtp/mqtt/ ./routeros/...
 
-# A short fuzzing pass over every decoder.
+# A short fuzzing pass over every decoder (FUZZTIME each).
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzReadSentence -fuzztime 30s ./routeros/wire/
-	$(GO) test -run '^$$' -fuzz FuzzParsePath -fuzztime 30s ./bridge/dm/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadSentence$$' -fuzztime $(FUZZTIME) ./routeros/wire/
+	$(GO) test -run '^$$' -fuzz '^FuzzLoadExport$$' -fuzztime $(FUZZTIME) ./routeros/sim/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePath$$' -fuzztime $(FUZZTIME) ./bridge/dm/
+	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./bridge/dm/
+	$(GO) test -run '^$$' -fuzz '^FuzzHandleRecord$$' -fuzztime $(FUZZTIME) ./usp/

@@ -229,8 +229,7 @@ func (d *Device) GetInstances(ctx context.Context, path string, firstLevelOnly b
 
 func (d *Device) instancesOf(t *tree, res resolved, firstLevelOnly bool, path string) ([]Instance, error) {
 	var out []Instance
-	var add func(n *node)
-	add = func(n *node) {
+	add := func(n *node) {
 		out = append(out, Instance{Path: n.path, UniqueKeys: uniqueKeys(t, n)})
 		if firstLevelOnly {
 			return

@@ -281,7 +281,9 @@ func TestListenCancelOneOfTwo(t *testing.T) {
 	if err := ident.Cancel(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Wait(ctx, func(s sim.Status) bool { return len(s.Listens) == 0 || s.Listens["/system/identity"] == 0 && s.Listens["/ip/address"] == 0 }); err != nil {
+	if err := r.Wait(ctx, func(s sim.Status) bool {
+		return len(s.Listens) == 0 || s.Listens["/system/identity"] == 0 && s.Listens["/ip/address"] == 0
+	}); err != nil {
 		t.Fatal(err)
 	}
 	c.Close()

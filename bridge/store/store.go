@@ -15,6 +15,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // FileName is the state file's name inside state_dir.
@@ -36,7 +37,7 @@ func Open(dir string) (*DB, error) {
 	path := filepath.Join(dir, FileName)
 	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("state store %s is locked by another process (is another uspbridge running with the same state_dir?)", path)
 		}
 		return nil, fmt.Errorf("state store %s cannot be opened (corrupt or not a uspbridge state file; restore it from a backup or move it away to start afresh, which renumbers instances): %w", path, err)

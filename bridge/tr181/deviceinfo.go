@@ -14,6 +14,7 @@ const (
 	menuRouterboard = "/system/routerboard"
 	menuLicense     = "/system/license"
 	menuEthernet    = "/interface/ethernet"
+	menuIdentity    = "/system/identity"
 )
 
 // IdentityMenus returns the menus IdentityOf reads.
@@ -96,7 +97,7 @@ func deviceInfo() []*Object {
 	return []*Object{
 		{
 			Path:  "Device.DeviceInfo.",
-			Menus: IdentityMenus(),
+			Menus: append(IdentityMenus(), menuIdentity),
 			Params: []Param{
 				{Name: "Manufacturer", Type: strN(64), Source: "constant MikroTik", Get: ident(func(i Identity) string { return i.Manufacturer })},
 				{Name: "ManufacturerOUI", Type: strN(6), Source: "/interface/ethernet orig-mac-address of ether1 (first 3 octets)", Get: ident(func(i Identity) string { return i.OUI })},
@@ -119,6 +120,9 @@ func deviceInfo() []*Object {
 				}},
 				{Name: "SoftwareVersion", Type: strN(64), Source: "/system/resource version (without the channel)", Get: func(s Snapshot, _ *Item) string {
 					return softwareVersion(single(s, menuResource)["version"])
+				}},
+				{Name: "HostName", Type: strN(64), Source: "/system/identity name", Get: func(s Snapshot, _ *Item) string {
+					return single(s, menuIdentity)["name"]
 				}},
 				{Name: "UpTime", Type: uint32T(), Volatile: true, Source: "/system/resource uptime (seconds)", Get: func(s Snapshot, _ *Item) string {
 					n, _ := seconds(single(s, menuResource)["uptime"])

@@ -138,6 +138,8 @@ func TestMosquittoInterop(t *testing.T) {
 		}
 	})
 
+	t.Run("burst", func(t *testing.T) { burst(t, url) })
+
 	t.Run("restart", func(t *testing.T) {
 		// Both roles reconnect, resubscribe and run onConnect again.
 		agentUp, ctrlUp := make(chan struct{}, 4), make(chan struct{}, 4)

@@ -11,10 +11,10 @@
 //     listener here tracks every accepted connection, disconnects clients
 //     without that lock pattern and closes everything, so Close returns with
 //     no goroutine left behind;
-//   - mochi 2.7.9 loses send quota when a client's Receive Maximum is
-//     exhausted (a deferred QoS 1 message is dropped from its inflight table
-//     when sent, so its PUBACK never returns the quota) and then stalls
-//     delivery to that client for good; a hook gives the quota back;
+//   - mochi 2.7.9's handling of a client's Receive Maximum can deadlock two
+//     connections (a recursive read lock on the inflight table) and can stall
+//     delivery for good (lost send quota); a hook turns it off, so this
+//     broker does not enforce Receive Maximum (see disableSendQuota);
 //   - per-client buffers are sized for hundreds of clients in one process.
 //
 // Client IDs and topic levels shaped like USP Endpoint IDs (with ":", ".",

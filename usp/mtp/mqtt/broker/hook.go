@@ -7,7 +7,7 @@ import (
 
 // hook is the broker's single mochi hook: authentication (allow all), the
 // optional ACL, the optional observer, "subscribe-topic" CONNACK properties
-// and the send-quota repair.
+// and the send-quota work-around.
 type hook struct {
 	mochi.HookBase
 	acl             func(clientID, topic string, write bool) bool
@@ -21,9 +21,9 @@ func (h *hook) ID() string { return "uspbridge" }
 // Provides tells mochi which hook methods to call.
 func (h *hook) Provides(b byte) bool {
 	switch b {
-	case mochi.OnConnectAuthenticate, mochi.OnACLCheck, mochi.OnPacketRead:
+	case mochi.OnConnectAuthenticate, mochi.OnACLCheck, mochi.OnConnect, mochi.OnSessionEstablished:
 		return true
-	case mochi.OnConnect, mochi.OnSubscribed, mochi.OnPublish, mochi.OnDisconnect:
+	case mochi.OnPacketRead, mochi.OnSubscribed, mochi.OnPublish, mochi.OnDisconnect:
 		return h.observe != nil
 	case mochi.OnPacketEncode:
 		return h.subscribeTopics != nil
@@ -39,32 +39,40 @@ func (h *hook) OnACLCheck(cl *mochi.Client, topic string, write bool) bool {
 	return h.acl == nil || h.acl(cl.ID, topic, write)
 }
 
-// OnPacketRead repairs mochi's send quota and reports DISCONNECT packets.
-//
-// mochi 2.7.9 defers QoS 1/2 messages to a client whose Receive Maximum is
-// exhausted; when quota frees up it sends one and deletes it from the
-// client's inflight table at once, so the client's PUBACK for it finds
-// nothing and never gives the quota back. After Receive Maximum such
-// messages the quota is zero for good and delivery stalls. A PUBACK for an
-// identifier not in flight therefore returns one unit of quota here (mochi
-// caps the quota at its maximum), which lets mochi send the next deferred
-// message right after processing this PUBACK.
+// OnPacketRead reports DISCONNECT packets.
 func (h *hook) OnPacketRead(cl *mochi.Client, pk packets.Packet) (packets.Packet, error) {
-	switch pk.FixedHeader.Type {
-	case packets.Puback:
-		if _, ok := cl.State.Inflight.Get(pk.PacketID); !ok {
-			cl.State.Inflight.IncreaseSendQuota()
-		}
-	case packets.Disconnect:
-		if h.observe != nil {
-			h.observe(Event{Kind: EventDisconnect, ClientID: cl.ID, ReasonCode: pk.ReasonCode})
-		}
+	if pk.FixedHeader.Type == packets.Disconnect && h.observe != nil {
+		h.observe(Event{Kind: EventDisconnect, ClientID: cl.ID, ReasonCode: pk.ReasonCode})
 	}
 	return pk, nil
 }
 
-// OnConnect reports an accepted CONNECT.
+// disableSendQuota turns off mochi's handling of the client's Receive
+// Maximum. mochi 2.7.9 gets it wrong in three ways once a client has
+// unacknowledged QoS 1 messages:
+//   - after every packet from such a client it calls Inflight.NextImmediate,
+//     which read-locks the inflight table twice; a publisher queueing for the
+//     write lock in between deadlocks both connections for good;
+//   - a message held back for lack of quota is dropped from the inflight
+//     table when finally sent, so its PUBACK never returns the quota and
+//     delivery to the client stops after Receive Maximum such messages;
+//   - whether to hold a message back is decided from a stale quota reading,
+//     so a held message can wait for the client's next packet.
+//
+// With the quota's maximum at zero mochi never holds messages back and never
+// reaches that code; QoS 1 deliveries are still tracked and acknowledged.
+// The price: this broker does not enforce a client's Receive Maximum, and a
+// client that cannot keep up is slowed by TCP flow control instead.
+func disableSendQuota(cl *mochi.Client) {
+	cl.State.Inflight.ResetSendQuota(0)
+}
+
+// OnConnect disables the send quota and reports an accepted CONNECT.
 func (h *hook) OnConnect(cl *mochi.Client, pk packets.Packet) error {
+	disableSendQuota(cl)
+	if h.observe == nil {
+		return nil
+	}
 	h.observe(Event{
 		Kind:           EventConnect,
 		ClientID:       cl.ID,
@@ -72,6 +80,12 @@ func (h *hook) OnConnect(cl *mochi.Client, pk packets.Packet) error {
 		KeepAlive:      pk.Connect.Keepalive,
 	})
 	return nil
+}
+
+// OnSessionEstablished disables the send quota again: taking over a session
+// resets it from the client's Receive Maximum.
+func (h *hook) OnSessionEstablished(cl *mochi.Client, _ packets.Packet) {
+	disableSendQuota(cl)
 }
 
 // OnSubscribed reports a processed SUBSCRIBE with its SUBACK reason codes.

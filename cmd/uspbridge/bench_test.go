@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/uspbridge/uspbridge/routeros/sim"
+	"github.com/uspbridge/uspbridge/usp/mtp/mqtt/broker"
+)
+
+// BenchmarkGetDeviceInfo measures a USP Get of Device.DeviceInfo. end to end:
+// controller → MQTT broker → agent → TR-181 core → RouterOS API (simulator)
+// and back, sequentially and with 32 requests in flight. It reports
+// throughput and latency percentiles.
+func BenchmarkGetDeviceInfo(b *testing.B) {
+	br, err := broker.Start(context.Background(), "127.0.0.1:0", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer br.Close()
+	benchGet(b, br.URL())
+}
+
+func benchGet(b *testing.B, brokerURL string) {
+	s := startSite(b, brokerURL, map[string]*sim.Profile{"bench": sim.Builtin(sim.BuiltinOptions{})})
+	agent := s.agent("bench")
+	paths := []string{"Device.DeviceInfo."}
+	for _, inflight := range []int{1, 32} {
+		b.Run(fmt.Sprintf("inflight=%d", inflight), func(b *testing.B) {
+			lat := make([]time.Duration, b.N)
+			var next atomic.Int64
+			var failMu sync.Mutex
+			var failed error
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			start := time.Now()
+			for w := 0; w < inflight; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						i := next.Add(1) - 1
+						if i >= int64(b.N) {
+							return
+						}
+						ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+						t0 := time.Now()
+						res, err := s.ctl.Get(ctx, agent, paths, 0)
+						lat[i] = time.Since(t0)
+						cancel()
+						if err == nil {
+							err = res[0].Err()
+						}
+						if err != nil {
+							failMu.Lock()
+							failed = err
+							failMu.Unlock()
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			elapsed := time.Since(start)
+			b.StopTimer()
+			if failed != nil {
+				b.Fatal(failed)
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
