@@ -54,6 +54,10 @@ func (d *Device) Name() string { return d.name }
 // Schema returns the supported data model (static for the process lifetime).
 func (d *Device) Schema() *dm.Schema { return d.model.schema }
 
+// RouterChanged returns a channel closed at the next connect or disconnect of
+// the router's API session, for callers waiting for the router.
+func (d *Device) RouterChanged() <-chan struct{} { return d.ros.Changed() }
+
 // Run keeps the RouterOS session of the device up until ctx ends.
 func (d *Device) Run(ctx context.Context) error { return d.ros.Run(ctx) }
 

@@ -3,12 +3,12 @@ package bridge
 import (
 	"bufio"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/uspbridge/uspbridge/bridge/dm"
+	"github.com/uspbridge/uspbridge/routeros/sim"
 )
 
 // bbfRow is one row of BBF's TR-181 2.19 USP table
@@ -18,27 +18,13 @@ type bbfRow struct {
 	keys              [][]string
 }
 
-func moduleRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root not found")
-		}
-		dir = parent
-	}
-}
-
 func loadBBF(t *testing.T) map[string]bbfRow {
 	t.Helper()
-	f, err := os.Open(filepath.Join(moduleRoot(t), "..", "shared", "reference", "tr181-2.19-usp.tsv"))
+	path, err := sim.SharedReference("tr181-2.19-usp.tsv")
+	if err != nil {
+		t.Fatalf("BBF table: %v", err)
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("BBF table: %v", err)
 	}

@@ -3,10 +3,10 @@ package tr181
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/uspbridge/uspbridge/routeros"
+	"github.com/uspbridge/uspbridge/routeros/sim"
 )
 
 // mapSnapshot is a Snapshot over fixed records.
@@ -26,21 +26,11 @@ func (m mapSnapshot) Find(menu, prop, value string) routeros.Record {
 // shared/reference/routeros/samples (real or documented v7 replies).
 func sample(t *testing.T, file, variant string) []routeros.Record {
 	t.Helper()
-	dir, err := os.Getwd()
+	path, err := sim.SharedReference("routeros", "samples", file)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("reference sample: %v", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root not found")
-		}
-		dir = parent
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, "..", "shared", "reference", "routeros", "samples", file))
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("reference sample: %v", err)
 	}

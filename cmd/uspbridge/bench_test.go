@@ -11,6 +11,7 @@ import (
 
 	"github.com/uspbridge/uspbridge/routeros/sim"
 	"github.com/uspbridge/uspbridge/usp/mtp/mqtt/broker"
+	"github.com/uspbridge/uspbridge/usp/mtp/mqtt/mqtttest"
 )
 
 // BenchmarkGetDeviceInfo measures a USP Get of Device.DeviceInfo. end to end:
@@ -24,6 +25,12 @@ func BenchmarkGetDeviceInfo(b *testing.B) {
 	}
 	defer br.Close()
 	benchGet(b, br.URL())
+}
+
+// BenchmarkGetDeviceInfoMosquitto is the same through Mosquitto
+// (set_tcp_nodelay true), the broker of usp.md §6's obuspa figures.
+func BenchmarkGetDeviceInfoMosquitto(b *testing.B) {
+	benchGet(b, mqtttest.StartMosquitto(b).URL())
 }
 
 func benchGet(b *testing.B, brokerURL string) {

@@ -22,6 +22,7 @@ import (
 	"github.com/uspbridge/uspbridge/usp/controller"
 	"github.com/uspbridge/uspbridge/usp/mtp/mqtt"
 	"github.com/uspbridge/uspbridge/usp/mtp/mqtt/broker"
+	"github.com/uspbridge/uspbridge/usp/mtp/mqtt/mqtttest"
 )
 
 // The end-to-end path of the walking skeleton: a simulated router seeded
@@ -291,6 +292,12 @@ func TestEndToEndExports(t *testing.T) {
 	checkExports(t, b.URL())
 }
 
+// TestEndToEndExportsMosquitto runs the same path through a real Mosquitto
+// (CI interop; skipped when mosquitto is not installed).
+func TestEndToEndExportsMosquitto(t *testing.T) {
+	checkExports(t, mqtttest.StartMosquitto(t).URL())
+}
+
 func checkExports(t *testing.T, brokerURL string) {
 	facts := map[string]exportFacts{}
 	profiles := map[string]*sim.Profile{}
@@ -491,4 +498,93 @@ func rawPublish(ctx context.Context, brokerURL, topic string, payload []byte) er
 		return fmt.Errorf("junk publisher: %w", err)
 	}
 	return c.Publish(ctx, topic, payload)
+}
+
+// A router that is down when the bridge starts, and was never seen before,
+// has no Endpoint ID yet: its agent starts when the router first answers.
+func TestEndToEndFirstContactLater(t *testing.T) {
+	b, err := broker.Start(context.Background(), "127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	r := sim.NewRouter(sim.Builtin(sim.BuiltinOptions{}), sim.Options{Username: "u", Password: "p"})
+	addr, err := r.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.StopListening(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &Config{
+		StateDir: t.TempDir(),
+		HTTP:     HTTPConfig{Listen: "127.0.0.1:0"},
+		USP:      USPConfig{MQTT: &MQTTConfig{URL: b.URL()}},
+		Devices:  []DeviceEntry{{Name: "late", Address: addr.String(), Username: "u", Password: "p"}},
+	}
+	cfg.applyDefaults()
+	ready := make(chan string, 1)
+	admin := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- runBridge(ctx, cfg, slog.New(slog.DiscardHandler), hooks{
+			agentReady: func(_ string, id bridge.Identity, _ string) { ready <- id.EndpointID() },
+			listening:  func(a string) { admin <- a },
+		})
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	resp, err := httpClient().Get("http://" + <-admin + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 503 || !strings.Contains(string(body), "device late: router "+addr.String()+" not connected") {
+		t.Fatalf("/readyz while the router is down: %d %s", resp.StatusCode, body)
+	}
+	if err := r.StartListening(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case id := <-ready:
+		if !endpointIDForm.MatchString(id) {
+			t.Fatalf("endpoint ID %q", id)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("agent did not start after the router came up")
+	}
+}
+
+// The command line: -config.check validates a file and names a bad key.
+func TestRunCommandConfigCheck(t *testing.T) {
+	dir := t.TempDir()
+	good := dir + "/good.yaml"
+	if err := os.WriteFile(good, []byte(validConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := mainErr(context.Background(), []string{"run", "-config", good, "-config.check"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "ok (1 devices)") {
+		t.Fatalf("stdout %q", out.String())
+	}
+	bad := dir + "/bad.yaml"
+	if err := os.WriteFile(bad, []byte(validConfig+"devcies: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := mainErr(context.Background(), []string{"-config", bad, "-config.check"}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), `unknown key "devcies"`) {
+		t.Fatalf("bad config: %v", err)
+	}
+	if err := mainErr(context.Background(), []string{"frobnicate"}, &out, &errOut); err == nil || !strings.Contains(err.Error(), `unknown command "frobnicate"`) {
+		t.Fatalf("unknown command: %v", err)
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -44,6 +43,10 @@ type site struct {
 	model *bridge.Model
 	reg   *prometheus.Registry
 
+	// MQTT credentials and TLS, resolved once at start.
+	mqttPassword string
+	mqttTLS      *tls.Config
+
 	mu     sync.Mutex
 	states map[string]*deviceState
 }
@@ -67,6 +70,16 @@ func runBridge(ctx context.Context, cfg *Config, log *slog.Logger, h hooks) erro
 	s := &site{cfg: cfg, log: log, st: st, model: bridge.NewModel(), reg: prometheus.NewRegistry(), states: map[string]*deviceState{}}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.registerMetrics()
+
+	if err := s.loadMQTTSecrets(); err != nil {
+		return err
+	}
+	devs := make([]*bridge.Device, len(cfg.Devices))
+	for i, d := range cfg.Devices {
+		if devs[i], err = s.newDevice(d); err != nil {
+			return err
+		}
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -111,11 +124,8 @@ func runBridge(ctx context.Context, cfg *Config, log *slog.Logger, h hooks) erro
 		log.Warn("usp.websocket is accepted but the WebSocket MTP is not in this release")
 	}
 
-	for _, d := range cfg.Devices {
-		dev, err := s.newDevice(d)
-		if err != nil {
-			return err
-		}
+	for i, d := range cfg.Devices {
+		dev := devs[i]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -143,6 +153,38 @@ func runBridge(ctx context.Context, cfg *Config, log *slog.Logger, h hooks) erro
 	default:
 		return nil
 	}
+}
+
+// loadMQTTSecrets reads the broker password and TLS files, so a missing file
+// fails the start rather than a device's agent later.
+func (s *site) loadMQTTSecrets() error {
+	mc := s.cfg.USP.MQTT
+	if mc == nil {
+		return nil
+	}
+	pw, err := secret("usp.mqtt.password", mc.Password, mc.PasswordFile, mc.PasswordEnv)
+	if err != nil {
+		return err
+	}
+	s.mqttPassword = pw
+	if mc.CAFile == "" && mc.CertFile == "" {
+		return nil
+	}
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if mc.CAFile != "" {
+		if tlsCfg.RootCAs, err = loadCA(mc.CAFile); err != nil {
+			return fmt.Errorf("usp.mqtt.ca_file: %w", err)
+		}
+	}
+	if mc.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(mc.CertFile, mc.KeyFile)
+		if err != nil {
+			return fmt.Errorf("usp.mqtt.cert_file/key_file: %w", err)
+		}
+		tlsCfg.Certificates = []tls.Certificate{cert}
+	}
+	s.mqttTLS = tlsCfg
+	return nil
 }
 
 // newDevice builds the RouterOS client and TR-181 model of one device.
@@ -190,48 +232,29 @@ func loadCA(file string) (*x509.CertPool, error) {
 func (s *site) runAgent(ctx context.Context, d DeviceEntry, dev *bridge.Device, h hooks) error {
 	log := s.log.With("device", d.Name)
 	var id bridge.Identity
-	for attempt := 1; ; attempt++ {
+	for {
+		changed := dev.RouterChanged()
 		var err error
-		id, err = dev.Identity(ctx)
-		if err == nil {
+		if id, err = dev.Identity(ctx); err == nil {
 			break
 		}
-		wait := min(time.Duration(1<<min(attempt-1, 6))*time.Second, time.Minute)
-		wait = time.Duration(float64(wait) * (0.5 + rand.Float64()/2))
-		log.Warn("USP agent waits for the router's identity", "err", err, "retry_in", wait.Round(time.Millisecond))
-		t := time.NewTimer(wait)
+		log.Warn("USP agent waits for the router's identity", "err", err)
+		// Retry when the router's session comes or goes, or after a minute
+		// (an identity the router cannot give does not fix itself faster).
+		t := time.NewTimer(time.Minute)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return nil
+		case <-changed:
 		case <-t.C:
 		}
+		t.Stop()
 	}
 	eid := id.EndpointID()
 	log = log.With("endpoint_id", eid)
 
 	mc := s.cfg.USP.MQTT
-	pw, err := secret("usp.mqtt.password", mc.Password, mc.PasswordFile, mc.PasswordEnv)
-	if err != nil {
-		return err
-	}
-	var tlsCfg *tls.Config
-	if mc.CAFile != "" || mc.CertFile != "" {
-		tlsCfg = &tls.Config{MinVersion: tls.VersionTLS12}
-		if mc.CAFile != "" {
-			if tlsCfg.RootCAs, err = loadCA(mc.CAFile); err != nil {
-				return fmt.Errorf("usp.mqtt.ca_file: %w", err)
-			}
-		}
-		if mc.CertFile != "" {
-			cert, err := tls.LoadX509KeyPair(mc.CertFile, mc.KeyFile)
-			if err != nil {
-				return fmt.Errorf("usp.mqtt.cert_file/key_file: %w", err)
-			}
-			tlsCfg.Certificates = []tls.Certificate{cert}
-		}
-	}
-
 	var ctrls []usp.Controller
 	for _, c := range s.cfg.USP.Controllers {
 		ctrls = append(ctrls, usp.Controller{EndpointID: c.EndpointID, MQTTTopic: c.MQTTTopic})
@@ -273,14 +296,14 @@ func (s *site) runAgent(ctx context.Context, d DeviceEntry, dev *bridge.Device, 
 			}
 		}
 	}
-	client, err = mqtt.New(mqtt.Config{
+	client, err := mqtt.New(mqtt.Config{
 		BrokerURL:  mc.URL,
 		ClientID:   eid,
 		EndpointID: eid,
 		Topic:      topic,
 		Username:   mc.Username,
-		Password:   pw,
-		TLS:        tlsCfg,
+		Password:   s.mqttPassword,
+		TLS:        s.mqttTLS,
 		Logger:     log,
 	}, handle, onConnect)
 	if err != nil {

@@ -28,6 +28,22 @@ func SharedFixture(elem ...string) (string, error) {
 	return p, nil
 }
 
+// SharedReference returns the path of a file under the project's shared
+// reference material, ../shared/reference/<elem...> beside the module root
+// (the BBF TR-181 table, RouterOS reply samples). It fails when the path does
+// not exist.
+func SharedReference(elem ...string) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(append([]string{filepath.Dir(root), "shared", "reference"}, elem...)...)
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("shared reference: %w", err)
+	}
+	return p, nil
+}
+
 func moduleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {

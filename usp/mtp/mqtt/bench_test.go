@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/uspbridge/uspbridge/usp/mtp/mqtt/mqtttest"
 )
 
 // BenchmarkRoundTrip measures a USP-sized request/response round trip
@@ -22,7 +24,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 // (set_tcp_nodelay true), comparable with the obuspa figures in
 // reference/usp.md §6.
 func BenchmarkRoundTripMosquitto(b *testing.B) {
-	benchRoundTrip(b, startMosquitto(b).url())
+	benchRoundTrip(b, mqtttest.StartMosquitto(b).URL())
 }
 
 func benchRoundTrip(b *testing.B, url string) {

@@ -77,9 +77,10 @@ type Config struct {
 	Retry RetryPolicy
 
 	// MaxInFlight bounds concurrent Handler calls (default 64) and is sent as
-	// the CONNECT Receive Maximum, so the server, not this process, queues
-	// what exceeds it (MQTT 5 flow control). QoS 0 PUBLISHes that arrive while
-	// all slots are busy are dropped and counted.
+	// the CONNECT Receive Maximum, so a server that enforces it (Mosquitto
+	// does, the embedded broker does not) queues what exceeds it: MQTT 5 flow
+	// control instead of memory in this process. QoS 0 PUBLISHes that arrive
+	// while all slots are busy are dropped and counted.
 	MaxInFlight int
 
 	// Timeout bounds each connection attempt (dial, TLS or WebSocket

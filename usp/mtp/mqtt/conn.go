@@ -4,15 +4,13 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
-	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"sync"
-	"time"
 
-	"github.com/gorilla/websocket"
+	"github.com/coder/websocket"
 )
 
 // dial opens the transport named by u's scheme and returns it ready for
@@ -42,18 +40,21 @@ func dial(ctx context.Context, u *url.URL, tlsCfg *tls.Config) (net.Conn, error)
 		}
 		return newPacketConn(tc), nil
 	case "ws", "wss":
-		d := websocket.Dialer{
-			NetDialContext: func(ctx context.Context, _, addr string) (net.Conn, error) {
-				return dialTCP(ctx, addr)
-			},
+		hc := &http.Client{Transport: &http.Transport{
+			DialContext:     func(ctx context.Context, _, addr string) (net.Conn, error) { return dialTCP(ctx, addr) },
 			TLSClientConfig: clientTLS(tlsCfg, u.Hostname()),
-			Subprotocols:    []string{"mqtt"}, // [MQTT-6.0.0-3]
-		}
-		ws, _, err := d.DialContext(ctx, u.String(), nil)
+		}}
+		ws, _, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{
+			HTTPClient:   hc,
+			Subprotocols: []string{"mqtt"}, // [MQTT-6.0.0-3]
+		})
 		if err != nil {
 			return nil, fmt.Errorf("websocket: %w", err)
 		}
-		return newPacketConn(&wsConn{ws: ws}), nil
+		ws.SetReadLimit(maxWSMessage)
+		// One binary message per Write; a text message ends the connection
+		// ([MQTT-6.0.0-1]). The connection lives until Close.
+		return newPacketConn(websocket.NetConn(context.Background(), ws, websocket.MessageBinary)), nil
 	}
 	return nil, fmt.Errorf("unsupported scheme %q", u.Scheme)
 }
@@ -163,55 +164,6 @@ func packetSize(b []byte) (int, bool) {
 	return 0, false
 }
 
-// errTextFrame reports a WebSocket text frame, which MQTT forbids
-// [MQTT-6.0.0-1].
-var errTextFrame = errors.New("websocket: text frame on an MQTT connection")
-
-// wsConn is a gorilla WebSocket connection as a byte stream: each Write is
-// one binary message, Read concatenates received binary messages. Writes are
-// serialised by packetConn.
-type wsConn struct {
-	ws *websocket.Conn
-	r  io.Reader // the message being read, nil between messages
-}
-
-func (c *wsConn) Read(p []byte) (int, error) {
-	for {
-		if c.r == nil {
-			kind, r, err := c.ws.NextReader()
-			if err != nil {
-				return 0, err
-			}
-			if kind != websocket.BinaryMessage {
-				return 0, errTextFrame
-			}
-			c.r = r
-		}
-		n, err := c.r.Read(p)
-		if errors.Is(err, io.EOF) {
-			c.r = nil
-			if n == 0 {
-				continue
-			}
-			err = nil
-		}
-		return n, err
-	}
-}
-
-func (c *wsConn) Write(p []byte) (int, error) {
-	if err := c.ws.WriteMessage(websocket.BinaryMessage, p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-func (c *wsConn) Close() error                       { return c.ws.Close() }
-func (c *wsConn) LocalAddr() net.Addr                { return c.ws.LocalAddr() }
-func (c *wsConn) RemoteAddr() net.Addr               { return c.ws.RemoteAddr() }
-func (c *wsConn) SetReadDeadline(t time.Time) error  { return c.ws.SetReadDeadline(t) }
-func (c *wsConn) SetWriteDeadline(t time.Time) error { return c.ws.SetWriteDeadline(t) }
-
-func (c *wsConn) SetDeadline(t time.Time) error {
-	return errors.Join(c.ws.SetReadDeadline(t), c.ws.SetWriteDeadline(t))
-}
+// maxWSMessage bounds one received WebSocket message: USP Records are small,
+// and an MQTT packet carrying one fits many times over.
+const maxWSMessage = 16 << 20

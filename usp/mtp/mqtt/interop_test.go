@@ -1,131 +1,21 @@
 package mqtt
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/uspbridge/uspbridge/usp/mtp/mqtt/mqtttest"
 )
 
-// mosquitto is a Mosquitto broker run by a test on a loopback port.
-type mosquitto struct {
-	path, conf string
-	port       int
-	cmd        *exec.Cmd
-	exited     chan struct{}
-	out        lockedBuffer
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// startMosquitto starts Mosquitto on a free loopback port with the
-// configuration of the project's interop runs (set_tcp_nodelay true). It
-// skips the test when no mosquitto binary is found, unless
-// USPBRIDGE_INTEROP=require, in which case it fails.
-func startMosquitto(t testing.TB) *mosquitto {
-	t.Helper()
-	path, err := exec.LookPath("mosquitto")
-	if err != nil {
-		path = "/usr/sbin/mosquitto"
-		if _, err := os.Stat(path); err != nil {
-			if os.Getenv("USPBRIDGE_INTEROP") == "require" {
-				t.Fatal("USPBRIDGE_INTEROP=require but mosquitto is not installed")
-			}
-			t.Skip("mosquitto not installed (set USPBRIDGE_INTEROP=require to fail instead)")
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	_ = ln.Close()
-	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
-	cfg := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\nlog_type error\nlog_type warning\n", port)
-	if err := os.WriteFile(conf, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m := &mosquitto{path: path, conf: conf, port: port}
-	m.start(t)
-	t.Cleanup(m.stop)
-	return m
-}
-
-func (m *mosquitto) url() string { return "mqtt://127.0.0.1:" + strconv.Itoa(m.port) }
-
-// start runs the broker and waits until it accepts connections.
-func (m *mosquitto) start(t testing.TB) {
-	t.Helper()
-	m.cmd = exec.Command(m.path, "-c", m.conf)
-	m.cmd.Stdout, m.cmd.Stderr = &m.out, &m.out
-	if err := m.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	m.exited = make(chan struct{})
-	go func(cmd *exec.Cmd, exited chan struct{}) { _ = cmd.Wait(); close(exited) }(m.cmd, m.exited)
-	deadline := time.Now().Add(waitTimeout)
-	for {
-		c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(m.port)))
-		if err == nil {
-			_ = c.Close()
-			return
-		}
-		select {
-		case <-m.exited:
-			t.Fatalf("mosquitto exited: %s", m.out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			m.stop()
-			t.Fatalf("mosquitto does not accept connections: %s", m.out.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// stop terminates the broker and waits for it.
-func (m *mosquitto) stop() {
-	if m.cmd == nil {
-		return
-	}
-	_ = m.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-m.exited:
-	case <-time.After(5 * time.Second):
-		_ = m.cmd.Process.Kill()
-		<-m.exited
-	}
-	m.cmd = nil
-}
-
 func TestMosquittoInterop(t *testing.T) {
-	m := startMosquitto(t)
-	url := m.url()
+	m := mqtttest.StartMosquitto(t)
+	url := m.URL()
 
 	t.Run("exchange", func(t *testing.T) { exchange(t, url, url, nil) })
 
@@ -161,8 +51,8 @@ func TestMosquittoInterop(t *testing.T) {
 			t.Fatalf("received %q", m.Record)
 		}
 
-		m.stop()
-		m.start(t)
+		m.Stop()
+		m.Start(t)
 		recv(t, agentUp, "the agent's onConnect after the restart")
 		recv(t, ctrlUp, "the controller's onConnect after the restart")
 		if err := agent.Publish(t.Context(), ctrlTopic, []byte("after restart")); err != nil {
@@ -216,7 +106,7 @@ func TestClientFootprint(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	m := startMosquitto(t)
+	m := mqtttest.StartMosquitto(t)
 	const n = 200
 	runtime.GC()
 	var before runtime.MemStats
@@ -228,7 +118,7 @@ func TestClientFootprint(t *testing.T) {
 	clients := make([]*Client, n)
 	for i := range clients {
 		eid := fmt.Sprintf("os::48A98A-%06d", i)
-		clients[i] = newClient(t, Config{BrokerURL: m.url(), ClientID: eid, EndpointID: eid, Topic: "usp/agent/" + eid}, nopHandler, nil)
+		clients[i] = newClient(t, Config{BrokerURL: m.URL(), ClientID: eid, EndpointID: eid, Topic: "usp/agent/" + eid}, nopHandler, nil)
 		wg.Go(func() { _ = clients[i].Run(ctx) })
 	}
 	for _, c := range clients {

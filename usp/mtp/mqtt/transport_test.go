@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
+	"github.com/coder/websocket"
 
 	"github.com/uspbridge/uspbridge/usp/mtp/mqtt/broker"
 )
@@ -76,7 +76,6 @@ func TestWebSocketTransport(t *testing.T) {
 
 // wsRelay upgrades /mqtt to WebSocket and relays it to a TCP address.
 func wsRelay(t *testing.T, addr string) http.Handler {
-	up := websocket.Upgrader{Subprotocols: []string{"mqtt"}}
 	var wg sync.WaitGroup
 	t.Cleanup(wg.Wait)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -87,23 +86,24 @@ func wsRelay(t *testing.T, addr string) http.Handler {
 		if !strings.Contains(r.Header.Get("Sec-WebSocket-Protocol"), "mqtt") {
 			t.Errorf("client offered subprotocols %q, want mqtt", r.Header.Get("Sec-WebSocket-Protocol"))
 		}
-		ws, err := up.Upgrade(w, r, nil)
+		ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"mqtt"}})
 		if err != nil {
 			return
 		}
 		tcp, err := net.Dial("tcp", addr)
 		if err != nil {
-			_ = ws.Close()
+			_ = ws.CloseNow()
 			return
 		}
+		ctx := r.Context()
 		wg.Add(1)
 		go func() { // broker → client
 			defer wg.Done()
-			defer ws.Close()
+			defer ws.CloseNow()
 			buf := make([]byte, 4096)
 			for {
 				n, err := tcp.Read(buf)
-				if n > 0 && ws.WriteMessage(websocket.BinaryMessage, buf[:n]) != nil {
+				if n > 0 && ws.Write(ctx, websocket.MessageBinary, buf[:n]) != nil {
 					return
 				}
 				if err != nil {
@@ -113,12 +113,12 @@ func wsRelay(t *testing.T, addr string) http.Handler {
 		}()
 		defer tcp.Close() // client → broker
 		for {
-			kind, rd, err := ws.NextReader()
+			kind, rd, err := ws.Reader(ctx)
 			if err != nil {
 				return
 			}
-			if kind != websocket.BinaryMessage {
-				t.Errorf("client sent WebSocket message type %d", kind)
+			if kind != websocket.MessageBinary {
+				t.Errorf("client sent WebSocket message type %v", kind)
 				return
 			}
 			if _, err := io.Copy(tcp, rd); err != nil {

@@ -278,7 +278,9 @@ func TestLoggingIsQuiet(t *testing.T) {
 				t.Errorf("record without message at %v", r.Level)
 			}
 			if r.Level >= slog.LevelInfo {
-				buf.WriteString(r.Level.String() + " " + r.Message + "\n")
+				buf.WriteString(r.Level.String() + " " + r.Message)
+				r.Attrs(func(a slog.Attr) bool { buf.WriteString(" " + a.String()); return true })
+				buf.WriteString("\n")
 			}
 		}
 		n := len(h.list)

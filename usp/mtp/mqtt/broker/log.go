@@ -2,24 +2,48 @@ package broker
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
+	"net"
+	"syscall"
+
+	mochi "github.com/mochi-mqtt/server/v2"
 )
 
 // quietHandler tones mochi's log down for an embedded broker: Info records
 // (hooks added, listeners attached, server started and stopped) become Debug,
-// and so do the message-less Warn records mochi writes whenever a client
-// connection ends. Other warnings and errors, such as a client's outbound
-// queue overflowing, are kept.
+// and so do the Warn records mochi writes when a connection ends: without a
+// message, or about a packet that could not be answered because the
+// connection had just closed. Other warnings and errors, such as a client's
+// outbound queue overflowing or a protocol violation, are kept.
 type quietHandler struct{ h slog.Handler }
 
 func (q quietHandler) level(r slog.Record) slog.Level {
 	switch {
 	case r.Level < slog.LevelWarn:
 		return min(r.Level, slog.LevelDebug)
-	case r.Level < slog.LevelError && r.Message == "":
+	case r.Level < slog.LevelError && (r.Message == "" || connectionEnded(r)):
 		return slog.LevelDebug
 	}
 	return r.Level
+}
+
+// connectionEnded reports whether the record's "error" attribute says the
+// connection was closed or reset.
+func connectionEnded(r slog.Record) bool {
+	ended := false
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key != "error" {
+			return true
+		}
+		err, ok := a.Value.Any().(error)
+		ended = ok && (errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) ||
+			errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+			errors.Is(err, mochi.ErrConnectionClosed))
+		return false
+	})
+	return ended
 }
 
 // Enabled reports whether the wrapped handler takes records at level or at
