@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -84,4 +85,40 @@ func benchGet(b *testing.B, brokerURL string) {
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		})
 	}
+}
+
+// BenchmarkMemoryPerDevice reports the heap the bridge holds per router
+// (DESIGN.md §1 target: at most 1 MiB): 100 simulated routers, each with
+// its RouterOS session, MQTT connection and USP Agent up and one Get of
+// Device. answered. The simulators are created before the first reading so
+// their own state is not counted.
+func BenchmarkMemoryPerDevice(b *testing.B) {
+	const n = 100
+	br, err := broker.Start(context.Background(), "127.0.0.1:0", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer br.Close()
+	base := sim.Builtin(sim.BuiltinOptions{})
+	profiles := map[string]*sim.Profile{}
+	for i := 1; i <= n; i++ {
+		profiles[fmt.Sprintf("r%03d", i)] = base.Variant(i)
+	}
+	for range b.N {
+		heapBefore := heapInUse()
+		s := startSite(b, br.URL(), profiles)
+		for dev := range profiles {
+			s.getAll(b, dev, "Device.")
+		}
+		heapAfter := heapInUse()
+		b.ReportMetric(float64(heapAfter-heapBefore)/n/1024, "KiB/device")
+		s.stop()
+	}
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
 }

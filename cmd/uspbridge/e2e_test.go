@@ -393,9 +393,35 @@ func TestEndToEndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	s := startSite(t, b.URL(), map[string]*sim.Profile{"home": sim.Builtin(sim.BuiltinOptions{})})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+
+	// The controller's own topic sees the agent's MQTTConnect Record after
+	// the agent subscribed (R-MTP.6).
+	connects := make(chan []byte, 4)
+	watch, err := mqtt.New(mqtt.Config{BrokerURL: b.URL(), EndpointID: "self::e2e", Topic: "usp/controller/e2e"},
+		func(_ context.Context, m mqtt.Message) { connects <- m.Record }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, wcancel := context.WithCancel(context.Background())
+	wdone := make(chan error, 1)
+	go func() { wdone <- watch.Run(wctx) }()
+	defer func() { wcancel(); <-wdone }()
+	if err := watch.AwaitConnection(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	s := startSite(t, b.URL(), map[string]*sim.Profile{"home": sim.Builtin(sim.BuiltinOptions{})})
+	select {
+	case rec := <-connects:
+		eid := s.agents["home"].EndpointID()
+		if !bytes.Contains(rec, []byte(eid)) || !bytes.Contains(rec, []byte(s.topics["home"])) || !bytes.Contains(rec, []byte("self::e2e")) {
+			t.Errorf("connect record %q lacks from %s, to self::e2e or topic %s", rec, eid, s.topics["home"])
+		}
+	case <-ctx.Done():
+		t.Fatal("no MQTTConnect Record on the controller's topic")
+	}
 	res, err := s.ctl.Get(ctx, s.agent("home"), []string{"Device.NoSuchObject.", "Device.DeviceInfo.SerialNumber"}, 0)
 	if err != nil {
 		t.Fatal(err)

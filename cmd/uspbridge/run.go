@@ -252,6 +252,7 @@ func (s *site) runAgent(ctx context.Context, d DeviceEntry, dev *bridge.Device, 
 		t.Stop()
 	}
 	eid := id.EndpointID()
+	mqttLog := log // the MTP adds endpoint_id itself
 	log = log.With("endpoint_id", eid)
 
 	mc := s.cfg.USP.MQTT
@@ -304,7 +305,7 @@ func (s *site) runAgent(ctx context.Context, d DeviceEntry, dev *bridge.Device, 
 		Username:   mc.Username,
 		Password:   s.mqttPassword,
 		TLS:        s.mqttTLS,
-		Logger:     log,
+		Logger:     mqttLog,
 	}, handle, onConnect)
 	if err != nil {
 		return fmt.Errorf("usp.mqtt: %w", err)

@@ -11,8 +11,13 @@ import (
 	"github.com/uspbridge/uspbridge/usp/controller"
 )
 
-// pathFailure prints one per-path USP error to stderr.
+// pathFailure prints one per-path USP error to stderr, naming the path once
+// (the agent's message usually names it already).
 func pathFailure(stderr io.Writer, path string, err error) {
+	if msg := err.Error(); strings.Contains(msg, path) {
+		fmt.Fprintf(stderr, "uspctl: %s\n", msg)
+		return
+	}
 	fmt.Fprintf(stderr, "uspctl: %s: %v\n", path, err)
 }
 

@@ -105,7 +105,7 @@ Device.IP.Interface.1.Stats.BytesSent = 1234
 	if out.String() != want {
 		t.Errorf("stdout\n%s\nwant\n%s", out.String(), want)
 	}
-	if got := errOut.String(); got != "uspctl: Device.Nope.: USP error 7026 (Invalid path): Device.Nope.: invalid path\n" {
+	if got := errOut.String(); got != "uspctl: USP error 7026 (Invalid path): Device.Nope.: invalid path\n" {
 		t.Errorf("stderr %q", got)
 	}
 
@@ -266,7 +266,7 @@ func TestRunOverMQTT(t *testing.T) {
 	if code, out, errOut := cli("get Device.DeviceInfo."); code != 0 || out != "Device.DeviceInfo.Manufacturer = MikroTik\n" {
 		t.Fatalf("get: %d %q %q", code, out, errOut)
 	}
-	if code, _, errOut := cli("get Device.DeviceInfo. Device.Nope."); code != 1 || !strings.Contains(errOut, "Device.Nope.: USP error 7026 (Invalid path)") {
+	if code, _, errOut := cli("get Device.DeviceInfo. Device.Nope."); code != 1 || !strings.Contains(errOut, "uspctl: USP error 7026 (Invalid path): Device.Nope. ") {
 		t.Fatalf("get with a bad path: %d %q", code, errOut)
 	}
 	if code, out, _ := cli("instances Device.IP.Interface."); code != 0 || !strings.Contains(out, `Device.IP.Interface.1.  Name="ether1"`) {

@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -177,6 +178,52 @@ func FuzzReadSentence(f *testing.F) {
 			if err != nil || strings.Join(again, "\x00") != strings.Join(words, "\x00") {
 				t.Fatalf("re-encode mismatch: %q vs %q (%v)", words, again, err)
 			}
+		}
+	})
+}
+
+// printReply is a 500-record print reply of 20 words each, like
+// /interface/print on a large router.
+func printReply() []byte {
+	var b []byte
+	for i := 0; i < 500; i++ {
+		words := []string{"!re", ".tag=7", fmt.Sprintf("=.id=*%X", i), fmt.Sprintf("=name=ether%d", i)}
+		for j := 0; j < 16; j++ {
+			words = append(words, fmt.Sprintf("=prop-%d=%d", j, i*j))
+		}
+		b = AppendSentence(b, words...)
+	}
+	return AppendSentence(b, "!done", ".tag=7")
+}
+
+// BenchmarkDecodePrint compares this codec with go-routeros v3.0.1's proto
+// reader on the same bytes (the reason the client keeps its own codec:
+// go-routeros spawns a goroutine and copies a buffer on every Read).
+func BenchmarkDecodePrint(b *testing.B) {
+	data := printReply()
+	b.Run("wire", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for range b.N {
+			r := NewReader(bytes.NewReader(data))
+			for {
+				if _, err := r.ReadSentence(); err != nil {
+					break
+				}
+			}
+		}
+	})
+	b.Run("go-routeros", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for range b.N {
+			r := rosproto.NewReader(bytes.NewReader(data))
+			for {
+				if _, err := r.ReadSentence(); err != nil {
+					break
+				}
+			}
+			r.Close()
 		}
 	})
 }
