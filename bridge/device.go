@@ -3,7 +3,6 @@ package bridge
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -273,10 +272,4 @@ func uniqueKeys(t *tree, n *node) []ParamValue {
 		}
 	}
 	return out
-}
-
-// IsUnavailable reports whether err says the router cannot be reached.
-func IsUnavailable(err error) bool {
-	var e *dm.Error
-	return errors.As(err, &e) && e.Kind == dm.KindDeviceUnavailable
 }
